@@ -1,0 +1,33 @@
+"""boto3 clients, each made on first use and kept for the container's life (not at import: cold start).
+
+Every client honours AWS_ENDPOINT_URL, which is how the local stack and the tests reach the emulator.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_s3 import S3Client
+
+
+@cache
+def s3() -> S3Client:
+    # SigV4 explicitly: presigned POSTs in newer regions reject the legacy signature.
+    return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+
+@cache
+def dynamodb_table(name: str) -> Table:
+    return boto3.resource("dynamodb").Table(name)
+
+
+def reset() -> None:
+    """Forget every client (tests start each emulator fresh)."""
+    for factory in (s3, dynamodb_table):
+        factory.cache_clear()

@@ -1,0 +1,166 @@
+"""Referrals in one DynamoDB table. Every write that must not clobber carries a condition.
+
+Items: PK=REFERRAL#<id>, SK=META holds the referral; PK=IDEMPOTENCY#<sha256 of key> maps a
+client's Idempotency-Key to the referral it created (with a TTL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.domain.clinical import ClinicalSummary
+from chalicelib.domain.model import DocumentState, DocumentStatus, ReferralRecord, Status
+from chalicelib.domain.referral import IntakeRules, Referral
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    key_hash: str
+    request_hash: str
+    referral_id: str
+    expires_at: int  # epoch seconds, the table's TTL attribute
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request already claimed this Idempotency-Key."""
+
+
+def _referral_key(referral_id: str) -> dict[str, str]:
+    return {"PK": f"REFERRAL#{referral_id}", "SK": "META"}
+
+
+def _idempotency_key(key_hash: str) -> dict[str, str]:
+    return {"PK": f"IDEMPOTENCY#{key_hash}", "SK": "IDEMPOTENCY"}
+
+
+def _document_item(state: DocumentState) -> dict[str, str]:
+    return {"status": state.status.value, **({"problem": state.problem} if state.problem else {})}
+
+
+def _to_item(record: ReferralRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **_referral_key(record.referral_id),
+        "referral_id": record.referral_id,
+        "status": record.status.value,
+        "created_at": record.created_at.isoformat(),
+        "urgent": record.summary.urgent,
+        # The request and summary never change after intake: JSON keeps them exact (no Decimal round trip).
+        "request": record.request.model_dump_json(),
+        "summary": record.summary.model_dump_json(),
+        "documents": [_document_item(state) for state in record.documents],
+    }
+    if record.submitted_at:
+        item["submitted_at"] = record.submitted_at.isoformat()
+    return item
+
+
+def _from_item(item: dict[str, Any]) -> ReferralRecord:
+    created_at = dt.datetime.fromisoformat(item["created_at"])
+    # Re-validated under the rules of the day it arrived, so a stored referral always reads back.
+    rules = IntakeRules(today=created_at.date(), max_upload_bytes=2**63)
+    return ReferralRecord(
+        referral_id=item["referral_id"],
+        status=Status(item["status"]),
+        created_at=created_at,
+        request=Referral.model_validate_json(item["request"], context=rules),
+        summary=ClinicalSummary.model_validate_json(item["summary"]),
+        documents=[DocumentState(DocumentStatus(d["status"]), d.get("problem")) for d in item["documents"]],
+        submitted_at=dt.datetime.fromisoformat(item["submitted_at"]) if "submitted_at" in item else None,
+    )
+
+
+def _is_condition_failure(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class ReferralRepository:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, record: ReferralRecord, claim: IdempotencyClaim | None, now: dt.datetime) -> None:
+        """Store a new referral, and its idempotency claim, in one transactional write that never overwrites."""
+        puts = [self._put(_to_item(record), "attribute_not_exists(PK)")]
+        if claim:
+            claim_item = {
+                **_idempotency_key(claim.key_hash),
+                "request_hash": claim.request_hash,
+                "referral_id": claim.referral_id,
+                "expires_at": claim.expires_at,
+            }
+            # A claim past its TTL may linger until DynamoDB deletes it; it no longer counts.
+            puts.append(self._put(claim_item, "attribute_not_exists(PK) OR expires_at < :now", int(now.timestamp())))
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(TransactItems=puts)
+        except client.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if claim and len(reasons) > 1 and reasons[1].get("Code") == "ConditionalCheckFailed":
+                raise IdempotencyKeyTaken from None
+            raise
+
+    def _put(self, item: dict[str, Any], condition: str, now: int | None = None) -> Any:
+        # The table's own client takes plain Python values: boto3's resource layer serializes them.
+        put: dict[str, Any] = {"TableName": self._table.name, "Item": item, "ConditionExpression": condition}
+        if now is not None:
+            put["ExpressionAttributeValues"] = {":now": now}
+        return {"Put": put}
+
+    def get(self, referral_id: str) -> ReferralRecord | None:
+        item = self._table.get_item(Key=_referral_key(referral_id), ConsistentRead=True).get("Item")
+        return _from_item(item) if item else None
+
+    def claim(self, key_hash: str) -> IdempotencyClaim | None:
+        item = self._table.get_item(Key=_idempotency_key(key_hash), ConsistentRead=True).get("Item")
+        if not item:
+            return None
+        return IdempotencyClaim(
+            key_hash=key_hash,
+            request_hash=str(item["request_hash"]),
+            referral_id=str(item["referral_id"]),
+            expires_at=int(item["expires_at"]),  # type: ignore[arg-type]
+        )
+
+    def save_submitted(self, record: ReferralRecord) -> bool:
+        """Move a referral from awaiting_uploads to submitted; False if it was no longer awaiting."""
+        try:
+            self._table.update_item(
+                Key=_referral_key(record.referral_id),
+                UpdateExpression="SET #status = :submitted, submitted_at = :at, documents = :documents",
+                ConditionExpression="#status = :awaiting",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":submitted": Status.submitted.value,
+                    ":awaiting": Status.awaiting_uploads.value,
+                    ":at": record.submitted_at.isoformat() if record.submitted_at else None,
+                    ":documents": [_document_item(state) for state in record.documents],
+                },
+            )
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def record_documents(self, referral_id: str, states: dict[int, DocumentState]) -> bool:
+        """Remember what was found for some documents; False if the referral does not exist."""
+        if not states:
+            return True
+        try:
+            self._table.update_item(
+                Key=_referral_key(referral_id),
+                UpdateExpression="SET " + ", ".join(f"documents[{index}] = :d{index}" for index in states),
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={f":d{index}": _document_item(state) for index, state in states.items()},
+            )
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True

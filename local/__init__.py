@@ -1,0 +1,1 @@
+"""The local stack: emulator bootstrap, queue worker and runner. Never deployed."""
