@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 
 # Lambda's runtime is python3.12, and Chalice takes the runtime from the Python it runs under.
+# (A pyenv shim can exist and still fail, so each candidate must actually run.)
 PYTHON ?= $(or $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
-	command -v $$p >/dev/null 2>&1 && { command -v $$p; break; }; done),python3)
+	"$$p" -c pass >/dev/null 2>&1 && { command -v "$$p"; break; }; done),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
