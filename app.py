@@ -47,3 +47,11 @@ def openapi_document() -> Response:
 @app.on_sqs_message(queue=get_settings().uploads_queue, batch_size=10)
 def record_uploads(event: SQSEvent) -> None:
     services.record_uploads(services.intake(), (record.body for record in event))
+
+
+# One message at a time, so that a failing email retries only its own referral's message.
+@app.on_sqs_message(queue=get_settings().notifications_queue, batch_size=1)
+def send_notifications(event: SQSEvent) -> None:
+    for record in event:
+        receive_count = int(record.to_dict()["attributes"]["ApproximateReceiveCount"])
+        services.send_notifications(services.intake(), record.body, record.receipt_handle, receive_count)

@@ -114,7 +114,7 @@ def measure(env: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
     from local.bootstrap import create_resources
 
     settings = Settings.from_env()
-    create_resources(settings, boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"))
+    create_resources(settings, boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), boto3.client("ses"))
     rows = []
 
     # 1. Cold start: a fresh interpreter importing the app, against one importing only its frameworks.

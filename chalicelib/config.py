@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,9 +21,15 @@ class Settings:
     max_body_bytes: int
     idempotency_hours: int
     phone_region: str
+    sender_email: str
+    team_emails: tuple[str, ...]
+    email_privacy: str  # "minimal" (nothing identifying) or "full" (adds name, contact details, goals)
+    staff_base_url: str  # where the team opens a referral: <staff_base_url>/staff/referrals/<id>
+    notify_retry_seconds: int  # first retry delay of a failed email; doubles with each try
 
     @classmethod
-    def from_env(cls, env: os._Environ[str] | dict[str, str] = os.environ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
         return cls(
             table_name=env.get("TABLE_NAME", "spine-referrals-dev"),
             bucket_name=env.get("BUCKET_NAME", "spine-referrals-dev-documents"),
@@ -33,6 +40,11 @@ class Settings:
             max_body_bytes=int(env.get("MAX_BODY_KIB", "256")) * 1024,
             idempotency_hours=int(env.get("IDEMPOTENCY_HOURS", "24")),
             phone_region=env.get("PHONE_REGION", "US"),
+            sender_email=env.get("SENDER_EMAIL", "referrals@spine-clinic.example"),
+            team_emails=tuple(a.strip() for a in env.get("TEAM_EMAILS", "").split(",") if a.strip()),
+            email_privacy=env.get("EMAIL_PRIVACY", "minimal"),
+            staff_base_url=env.get("STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            notify_retry_seconds=int(env.get("NOTIFY_RETRY_SECONDS", "30")),
         )
 
 

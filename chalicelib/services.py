@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from chalicelib import logs
 from chalicelib.adapters import aws
 from chalicelib.adapters.dynamodb import IdempotencyClaim, IdempotencyKeyTaken, ReferralRepository
 from chalicelib.adapters.s3 import DocumentStorage, object_keys
+from chalicelib.adapters.ses import Mailer
+from chalicelib.adapters.sqs import NotificationQueue, referral_id_of
 from chalicelib.config import Settings, get_settings
 from chalicelib.domain.answers import DocumentProgress, ReferralCreated, ReferralProgress, Upload
 from chalicelib.domain.clinical import EMERGENCY_GUIDANCE
 from chalicelib.domain.documents import document_key, parse_document_key, upload_problem
+from chalicelib.domain.emails import PrivacyMode, patient_email, team_email
 from chalicelib.domain.errors import (
     DocumentsNotReady,
     FieldError,
@@ -25,7 +28,15 @@ from chalicelib.domain.errors import (
     ReferralNotFound,
     from_validation_error,
 )
-from chalicelib.domain.model import DocumentState, DocumentStatus, ReferralRecord, Status
+from chalicelib.domain.model import (
+    DocumentState,
+    DocumentStatus,
+    NotificationKind,
+    NotificationState,
+    NotificationStatus,
+    ReferralRecord,
+    Status,
+)
 from chalicelib.domain.referral import IntakeRules, Referral
 
 
@@ -33,24 +44,33 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
 class Intake:
-    """What the use cases work with; tests build one around moto's clients."""
+    """What the use cases work with. Each adapter, and so its boto3 client, is made on first use only."""
 
-    repository: ReferralRepository
-    storage: DocumentStorage
-    settings: Settings
-    clock: Callable[[], dt.datetime] = _utcnow
+    def __init__(self, settings: Settings, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @cached_property
+    def repository(self) -> ReferralRepository:
+        return ReferralRepository(aws.dynamodb_table(self.settings.table_name))
+
+    @cached_property
+    def storage(self) -> DocumentStorage:
+        return DocumentStorage(aws.s3(), self.settings.bucket_name)
+
+    @cached_property
+    def queue(self) -> NotificationQueue:
+        return NotificationQueue(aws.sqs(), self.settings.notifications_queue, self.settings.notify_retry_seconds)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        return Mailer(aws.ses(), self.settings.sender_email)
 
 
 @cache
 def intake() -> Intake:
-    settings = get_settings()
-    return Intake(
-        repository=ReferralRepository(aws.dynamodb_table(settings.table_name)),
-        storage=DocumentStorage(aws.s3(), settings.bucket_name),
-        settings=settings,
-    )
+    return Intake(get_settings())
 
 
 def _sha256(text: str) -> str:
@@ -78,6 +98,7 @@ def create_referral(intake: Intake, body: str, idempotency_key: str | None) -> R
         assert claim is not None
         return _replay(intake, claim, now)
     logs.info("referral.created", referral_id=record.referral_id, status=record.status, urgent=record.summary.urgent)
+    _announce(intake, record)
     return _created(intake, record, now)
 
 
@@ -89,6 +110,7 @@ def _replay(intake: Intake, claim: IdempotencyClaim, now: dt.datetime) -> Referr
             [FieldError(field="Idempotency-Key", message="was already used for a different request; use a new key")]
         )
     logs.info("referral.replayed", referral_id=record.referral_id)
+    _announce(intake, record)
     return _created(intake, record, now)
 
 
@@ -141,6 +163,7 @@ def _document_state(intake: Intake, record: ReferralRecord, index: int) -> Docum
 def submit_referral(intake: Intake, referral_id: str) -> ReferralProgress:
     record = _get(intake, referral_id)
     if record.status is not Status.awaiting_uploads:
+        _announce(intake, record)
         return _progress(record)  # submitting twice is not an error: the first one counted
     states = {index: _document_state(intake, record, index) for index in range(len(record.documents))}
     problems = {index: state for index, state in states.items() if state.problem}
@@ -154,7 +177,57 @@ def submit_referral(intake: Intake, referral_id: str) -> ReferralProgress:
     if not intake.repository.save_submitted(submitted):
         return _progress(_get(intake, referral_id))  # a concurrent submit won; report what it stored
     logs.info("referral.submitted", referral_id=referral_id, urgent=record.summary.urgent)
+    _announce(intake, submitted)
     return _progress(submitted)
+
+
+def _announce(intake: Intake, record: ReferralRecord) -> None:
+    """Queue the notifications of a submitted referral whose emails are not all sent.
+
+    If this fails after the referral was stored, the caller answers 503 and the client's retry (same
+    Idempotency-Key, or submit again) comes back here; a message queued twice still sends each email once.
+    """
+    if record.unannounced:
+        intake.queue.announce(record.referral_id)
+        logs.info("notifications.queued", referral_id=record.referral_id)
+
+
+class NotificationsFailed(Exception):
+    """Some email could not be sent this time; raised so that SQS delivers the message again."""
+
+
+CLAIM_SECONDS = 120  # how long one delivery may hold an email before another may send it
+
+
+def send_notifications(intake: Intake, message_body: str, receipt_handle: str, receive_count: int) -> None:
+    """Send a submitted referral's emails (team, patient), each at most once however often this runs."""
+    referral_id = referral_id_of(message_body)
+    record = _get(intake, referral_id)
+    settings = intake.settings
+    emails = {
+        NotificationKind.team: team_email(
+            record, settings.team_emails, PrivacyMode(settings.email_privacy), settings.staff_base_url
+        ),
+        NotificationKind.patient: patient_email(record),
+    }
+    failed = []
+    for kind, email in emails.items():
+        if not intake.repository.claim_notification(referral_id, kind, intake.clock(), CLAIM_SECONDS):
+            continue  # sent already, or being sent by another delivery of the same message
+        try:
+            intake.mailer.send(email)
+        except (BotoCoreError, ClientError) as exc:
+            state = NotificationState(NotificationStatus.failed, error=type(exc).__name__)
+            intake.repository.record_notification(referral_id, kind, state)
+            logs.error("notification.failed", referral_id=referral_id, kind=kind, attempt=receive_count)
+            failed.append(kind)
+            continue
+        state = NotificationState(NotificationStatus.sent, sent_at=intake.clock())
+        intake.repository.record_notification(referral_id, kind, state)
+        logs.info("notification.sent", referral_id=referral_id, kind=kind)
+    if failed:
+        intake.queue.retry_later(receipt_handle, receive_count)
+        raise NotificationsFailed(", ".join(failed))
 
 
 def record_uploads(intake: Intake, notifications: Iterable[str]) -> None:

@@ -13,6 +13,7 @@ from chalicelib.config import Settings
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
 
 MAX_RECEIVES = 5  # tries before a message moves to its dead-letter queue
@@ -92,8 +93,11 @@ def create_bucket(s3: S3Client, name: str, uploads_queue_arn: str) -> None:
     )
 
 
-def create_resources(settings: Settings, dynamodb: DynamoDBClient, s3: S3Client, sqs: SQSClient) -> None:
+def create_resources(
+    settings: Settings, dynamodb: DynamoDBClient, s3: S3Client, sqs: SQSClient, ses: SESClient
+) -> None:
     create_table(dynamodb, settings.table_name)
     uploads_arn = create_queue(sqs, settings.uploads_queue)
     create_queue(sqs, settings.notifications_queue)
     create_bucket(s3, settings.bucket_name, uploads_arn)
+    ses.verify_email_identity(EmailAddress=settings.sender_email)  # SES sends only from verified senders

@@ -38,7 +38,10 @@ def main() -> None:
         for child in children:
             child.terminate()
         for child in children:
-            child.wait(timeout=10)
+            try:
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.kill()
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, shut_down)
@@ -48,9 +51,12 @@ def main() -> None:
 
     from chalicelib.config import Settings
     from local.bootstrap import create_resources
+    from local.outbox import FOLDER, Outbox
     from local.worker import QueueWorker
 
-    create_resources(Settings.from_env(), boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"))
+    create_resources(
+        Settings.from_env(), boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), boto3.client("ses")
+    )
 
     chalice = Path(sys.executable).with_name("chalice")
     api = subprocess.Popen(
@@ -60,12 +66,14 @@ def main() -> None:
     children.insert(0, api)
     worker = QueueWorker(importlib.import_module("app"), boto3.client("sqs"))
     threading.Thread(target=worker.run, args=(stop,), daemon=True).start()
+    threading.Thread(target=Outbox(os.environ["AWS_ENDPOINT_URL"]).run, args=(stop,), daemon=True).start()
     wait_for_port(api_port, api, "chalice local")
 
     print(
         f"\nLocal stack ready (stage dev, no AWS account used):\n"
         f"  API       http://127.0.0.1:{api_port}   (OpenAPI: http://127.0.0.1:{api_port}/openapi.json)\n"
         f"  Emulator  http://127.0.0.1:{moto_port}   (AWS_ENDPOINT_URL; its log: {emulator_log})\n"
+        f"  Email     every message sent is saved as an .eml file in {FOLDER}\n"
         f"Press Ctrl-C to stop.\n",
         flush=True,
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import SQSEventConfig
 
 if TYPE_CHECKING:
@@ -52,7 +53,13 @@ class QueueWorker:
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            if not self.drain_once(wait_seconds=1):
+            try:
+                handled = self.drain_once(wait_seconds=1)
+            except (BotoCoreError, ClientError) as exc:  # the emulator restarting or going away: try again
+                print(f"worker: cannot reach the queues ({type(exc).__name__})")
+                handled = 0
+                stop.wait(1)
+            if not handled:
                 stop.wait(0.1)
 
 

@@ -14,6 +14,8 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sqs import SQSClient
 
 
 @cache
@@ -27,7 +29,17 @@ def dynamodb_table(name: str) -> Table:
     return boto3.resource("dynamodb").Table(name)
 
 
+@cache
+def ses() -> SESClient:
+    return boto3.client("ses")
+
+
+@cache
+def sqs() -> SQSClient:
+    return boto3.client("sqs")
+
+
 def reset() -> None:
     """Forget every client (tests start each emulator fresh)."""
-    for factory in (s3, dynamodb_table):
+    for factory in (s3, dynamodb_table, ses, sqs):
         factory.cache_clear()

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.clinical import ClinicalSummary
-from chalicelib.domain.model import DocumentState, DocumentStatus, ReferralRecord, Status
+from chalicelib.domain.model import (
+    DocumentState,
+    DocumentStatus,
+    NotificationKind,
+    NotificationState,
+    NotificationStatus,
+    ReferralRecord,
+    Status,
+)
 from chalicelib.domain.referral import IntakeRules, Referral
 
 if TYPE_CHECKING:
@@ -44,6 +52,28 @@ def _document_item(state: DocumentState) -> dict[str, str]:
     return {"status": state.status.value, **({"problem": state.problem} if state.problem else {})}
 
 
+def _notification_item(state: NotificationState) -> dict[str, Any]:
+    item: dict[str, Any] = {"status": state.status.value, "attempts": state.attempts}
+    if state.sent_at:
+        item["sent_at"] = state.sent_at.isoformat()
+    if state.error:
+        item["error"] = state.error
+    return item
+
+
+def _notification_state(item: dict[str, Any]) -> NotificationState:
+    return NotificationState(
+        status=NotificationStatus(item["status"]),
+        attempts=int(item["attempts"]),
+        sent_at=dt.datetime.fromisoformat(item["sent_at"]) if "sent_at" in item else None,
+        error=item.get("error"),
+    )
+
+
+def _notifications_item(record: ReferralRecord) -> dict[str, Any]:
+    return {kind.value: _notification_item(state) for kind, state in record.notifications.items()}
+
+
 def _to_item(record: ReferralRecord) -> dict[str, Any]:
     item: dict[str, Any] = {
         **_referral_key(record.referral_id),
@@ -55,6 +85,7 @@ def _to_item(record: ReferralRecord) -> dict[str, Any]:
         "request": record.request.model_dump_json(),
         "summary": record.summary.model_dump_json(),
         "documents": [_document_item(state) for state in record.documents],
+        "notifications": _notifications_item(record),
     }
     if record.submitted_at:
         item["submitted_at"] = record.submitted_at.isoformat()
@@ -73,6 +104,9 @@ def _from_item(item: dict[str, Any]) -> ReferralRecord:
         summary=ClinicalSummary.model_validate_json(item["summary"]),
         documents=[DocumentState(DocumentStatus(d["status"]), d.get("problem")) for d in item["documents"]],
         submitted_at=dt.datetime.fromisoformat(item["submitted_at"]) if "submitted_at" in item else None,
+        notifications={
+            NotificationKind(kind): _notification_state(state) for kind, state in item["notifications"].items()
+        },
     )
 
 
@@ -132,7 +166,10 @@ class ReferralRepository:
         try:
             self._table.update_item(
                 Key=_referral_key(record.referral_id),
-                UpdateExpression="SET #status = :submitted, submitted_at = :at, documents = :documents",
+                UpdateExpression=(
+                    "SET #status = :submitted, submitted_at = :at,"
+                    " documents = :documents, notifications = :notifications"
+                ),
                 ConditionExpression="#status = :awaiting",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
@@ -140,6 +177,7 @@ class ReferralRepository:
                     ":awaiting": Status.awaiting_uploads.value,
                     ":at": record.submitted_at.isoformat() if record.submitted_at else None,
                     ":documents": [_document_item(state) for state in record.documents],
+                    ":notifications": _notifications_item(record),
                 },
             )
         except ClientError as exc:
@@ -164,3 +202,47 @@ class ReferralRepository:
                 return False
             raise
         return True
+
+    def claim_notification(self, referral_id: str, kind: NotificationKind, now: dt.datetime, lease: int) -> bool:
+        """Take the right to send one email: False when it was sent, or another delivery is sending it now.
+
+        The claim lapses after `lease` seconds, so a sender that died mid-way does not block the retries.
+        """
+        try:
+            self._table.update_item(
+                Key=_referral_key(referral_id),
+                UpdateExpression=(
+                    "SET notifications.#kind.claimed_until = :until ADD notifications.#kind.attempts :one"
+                ),
+                ConditionExpression=(
+                    "notifications.#kind.#status <> :sent AND (attribute_not_exists(notifications.#kind.claimed_until)"
+                    " OR notifications.#kind.claimed_until < :now)"
+                ),
+                ExpressionAttributeNames={"#kind": kind.value, "#status": "status"},
+                ExpressionAttributeValues={
+                    ":sent": NotificationStatus.sent.value,
+                    ":now": int(now.timestamp()),
+                    ":until": int(now.timestamp()) + lease,
+                    ":one": 1,
+                },
+            )
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def record_notification(self, referral_id: str, kind: NotificationKind, state: NotificationState) -> None:
+        """Store how a claimed send went, and release the claim."""
+        fields = {name: value for name, value in _notification_item(state).items() if name != "attempts"}
+        removed = ["claimed_until"] + ([] if state.error else ["error"])  # a sent email's old error is history
+        self._table.update_item(
+            Key=_referral_key(referral_id),
+            # Every name aliased: "status" and "error" are DynamoDB reserved words.
+            UpdateExpression="SET "
+            + ", ".join(f"notifications.#kind.#{name} = :{name}" for name in fields)
+            + " REMOVE "
+            + ", ".join(f"notifications.#kind.#{name}" for name in removed),
+            ExpressionAttributeNames={"#kind": kind.value, **{f"#{name}": name for name in [*fields, *removed]}},
+            ExpressionAttributeValues={f":{name}": value for name, value in fields.items()},
+        )

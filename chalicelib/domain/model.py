@@ -23,6 +23,29 @@ class DocumentStatus(StrEnum):
     rejected = "rejected"
 
 
+class NotificationKind(StrEnum):
+    team = "team"  # the spine surgeon's office
+    patient = "patient"  # the acknowledgment
+
+
+class NotificationStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # the last try failed; SQS tries again until the dead-letter queue
+
+
+@dataclass(frozen=True)
+class NotificationState:
+    status: NotificationStatus = NotificationStatus.pending
+    attempts: int = 0
+    sent_at: dt.datetime | None = None
+    error: str | None = None
+
+
+def _pending_notifications() -> dict[NotificationKind, NotificationState]:
+    return {kind: NotificationState() for kind in NotificationKind}
+
+
 @dataclass(frozen=True)
 class DocumentState:
     status: DocumentStatus = DocumentStatus.awaiting
@@ -43,6 +66,14 @@ class ReferralRecord:
     summary: ClinicalSummary
     documents: list[DocumentState] = field(default_factory=list)
     submitted_at: dt.datetime | None = None
+    notifications: dict[NotificationKind, NotificationState] = field(default_factory=dict)
+
+    @property
+    def unannounced(self) -> bool:
+        """Submitted, with an email not sent yet: its queue message may still be owed."""
+        return self.status is Status.submitted and any(
+            state.status is not NotificationStatus.sent for state in self.notifications.values()
+        )
 
     @classmethod
     def new(cls, request: Referral, now: dt.datetime) -> ReferralRecord:
@@ -56,8 +87,11 @@ class ReferralRecord:
             summary=summarize(request),
             documents=[DocumentState() for _ in request.documents],
             submitted_at=None if waiting else now,
+            notifications={} if waiting else _pending_notifications(),
         )
 
     def submitted(self, now: dt.datetime) -> ReferralRecord:
         received = [DocumentState(DocumentStatus.received) for _ in self.documents]
-        return replace(self, status=Status.submitted, submitted_at=now, documents=received)
+        return replace(
+            self, status=Status.submitted, submitted_at=now, documents=received, notifications=_pending_notifications()
+        )

@@ -32,10 +32,15 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    settings = Settings.from_env(stage_environment("dev"))
+    # The stage's variables for the whole test, not only inside each chalice.test.Client invocation.
+    for name, value in stage_environment("dev").items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
     with mock_aws():
         _forget_clients()
-        create_resources(settings, boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"))
+        create_resources(
+            settings, boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), boto3.client("ses")
+        )
         yield settings
     _forget_clients()
 
