@@ -28,6 +28,7 @@ app = Chalice(app_name="spine-referrals")
 def create_referral() -> Response:
     request = app.current_request
     assert request is not None
+    http.turn_away_bots(request)
     body = http.json_body(request, get_settings().max_body_bytes)
     created = services.create_referral(services.intake(), body, http.idempotency_key(request))
     return http.json_response(201, created)

@@ -93,6 +93,21 @@ def json_body(request: Request, max_bytes: int) -> str:
         raise MalformedRequest([FieldError(field="body", message="is not UTF-8 text")]) from None
 
 
+# The web form reports its honeypot field and how long it was open; API clients send neither.
+HONEYPOT_HEADER = "x-form-honeypot"
+ELAPSED_HEADER = "x-form-elapsed-ms"
+MIN_FILL_MS = 3000
+
+
+def turn_away_bots(request: Request) -> None:
+    """Refuse what only a bot does: fill the hidden field, or send the whole form within seconds."""
+    elapsed = request.headers.get(ELAPSED_HEADER)
+    too_fast = elapsed is not None and (not elapsed.isdigit() or int(elapsed) < MIN_FILL_MS)
+    if request.headers.get(HONEYPOT_HEADER) or too_fast:
+        message = "this looks automated; please review the form and send it again"
+        raise InvalidRequest([FieldError(field="form", message=message)])
+
+
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 

@@ -135,6 +135,23 @@ def test_an_idempotency_key_reused_for_another_request_is_refused(
     assert len([item for item in stored_items(settings) if item["PK"].startswith("REFERRAL#")]) == 1
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Form-Honeypot": "http://spam.example"}, {"X-Form-Elapsed-Ms": "900"}, {"X-Form-Elapsed-Ms": "soon"}],
+)
+def test_the_forms_bot_traps_refuse_and_store_nothing(
+    client: Client, settings: Settings, example: dict[str, Any], headers: dict[str, str]
+) -> None:
+    answer = post(client, "/referrals", example, headers)
+    assert (answer.status, answer.error_fields) == (422, ["form"])
+    assert stored_items(settings) == []
+
+
+def test_a_person_filling_the_form_is_let_through(client: Client, example: dict[str, Any]) -> None:
+    answer = post(client, "/referrals", example, {"X-Form-Honeypot": "", "X-Form-Elapsed-Ms": "184000"})
+    assert answer.status == 201
+
+
 def test_a_malformed_idempotency_key_is_refused(client: Client, example: dict[str, Any]) -> None:
     answer = post(client, "/referrals", example, {"Idempotency-Key": "x" * 256})
     assert (answer.status, answer.error_fields) == (422, ["Idempotency-Key"])
