@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.stack"]
+
 EXAMPLE = json.loads((Path(__file__).parent / "fixtures" / "referral.example.json").read_text())
 
 

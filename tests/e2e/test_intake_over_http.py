@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from tests import files
-from tests.e2e.conftest import LocalStack
+from tests.stack import LocalStack
 
 
 def _stored(local_stack: LocalStack, stage: dict[str, str], referral_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.conftest import LocalStack
+from tests.stack import LocalStack
 
 
 def emails_about(local_stack: LocalStack, referral_id: str, expected: int) -> list[dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""The local stack, exactly as `make run` starts it (on free ports), for tests over HTTP."""
+"""The local stack, exactly as `make run` starts it (on free ports), for tests over HTTP and in the browser.
+
+One stack per test session, shared by tests/e2e and tests/browser (registered in tests/conftest.py).
+"""
 
 from __future__ import annotations
 
