@@ -173,6 +173,8 @@ def submit_referral(intake: Intake, referral_id: str) -> ReferralProgress:
         raise DocumentsNotReady(
             [FieldError(field=f"documents.{index}", message=str(state.problem)) for index, state in problems.items()]
         )
+    for index in range(len(record.documents)):
+        intake.storage.keep(document_key(referral_id, index))
     submitted = record.submitted(intake.clock())
     if not intake.repository.save_submitted(submitted):
         return _progress(_get(intake, referral_id))  # a concurrent submit won; report what it stored

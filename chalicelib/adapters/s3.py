@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
+# Uploads arrive tagged "unsubmitted"; submit re-tags them. The bucket's lifecycle rule deletes what is
+# still "unsubmitted" after a while: reports of referrals that were never sent are not kept.
+STATE_TAG = "referral-state"
+_UNSUBMITTED = f"<Tagging><TagSet><Tag><Key>{STATE_TAG}</Key><Value>unsubmitted</Value></Tag></TagSet></Tagging>"
+
+
 class DocumentStorage:
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
@@ -24,9 +30,19 @@ class DocumentStorage:
         return self._client.generate_presigned_post(
             Bucket=self._bucket,
             Key=key,
-            Fields={"Content-Type": content_type},
-            Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
+            Fields={"Content-Type": content_type, "tagging": _UNSUBMITTED},
+            Conditions=[
+                {"Content-Type": content_type},
+                {"tagging": _UNSUBMITTED},
+                ["content-length-range", size, size],
+            ],
             ExpiresIn=expires_in,
+        )
+
+    def keep(self, key: str) -> None:
+        """Mark an upload as part of a submitted referral, out of reach of the unsubmitted-uploads expiry."""
+        self._client.put_object_tagging(
+            Bucket=self._bucket, Key=key, Tagging={"TagSet": [{"Key": STATE_TAG, "Value": "submitted"}]}
         )
 
     def inspect(self, key: str) -> StoredObject | None:

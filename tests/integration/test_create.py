@@ -57,6 +57,8 @@ def test_each_upload_form_is_bound_to_its_key_type_and_exact_size(
         assert {"bucket": settings.bucket_name} in conditions
         assert {"Content-Type": document["content_type"]} in conditions
         assert ["content-length-range", document["size_bytes"], document["size_bytes"]] in conditions
+        assert {"tagging": upload["fields"]["tagging"]} in conditions
+        assert "<Key>referral-state</Key><Value>unsubmitted</Value>" in upload["fields"]["tagging"]
         expires = dt.datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
         lifetime = expires - dt.datetime.now(dt.UTC)
         assert dt.timedelta(minutes=14) < lifetime <= dt.timedelta(minutes=15)

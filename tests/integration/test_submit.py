@@ -41,6 +41,10 @@ def test_submit_with_every_document_in_place(client: Client, settings: Settings,
     assert [d["status"] for d in answer.body["documents"]] == ["received", "received"]
     item = referral_item(settings, referral_id)
     assert (item["status"], item["submitted_at"]) == ("submitted", answer.body["submitted_at"].replace("Z", "+00:00"))
+    s3 = boto3.client("s3")
+    for index in EXAMPLE_FILES:
+        tags = s3.get_object_tagging(Bucket=settings.bucket_name, Key=f"referrals/{referral_id}/{index}")["TagSet"]
+        assert tags == [{"Key": "referral-state", "Value": "submitted"}]
 
 
 def test_submitting_twice_is_answered_like_the_first(
@@ -109,7 +113,7 @@ def test_submit_reads_one_ranged_object_per_document(
         upload(settings, referral_id, index, data)
     aws_calls.counts.clear()
     assert submit(client, referral_id).status == 200
-    assert aws_calls.of("s3") == {"s3.GetObject": 2}
+    assert aws_calls.of("s3") == {"s3.GetObject": 2, "s3.PutObjectTagging": 2}
     assert aws_calls.of("dynamodb") == {"dynamodb.GetItem": 1, "dynamodb.UpdateItem": 1}
 
 
