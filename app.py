@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalice.app import Chalice, Response
+from chalice.app import (
+    AuthRequest,
+    AuthResponse,
+    Chalice,
+    ChaliceAuthorizer,
+    CognitoUserPoolAuthorizer,
+    Request,
+    Response,
+)
 
 from chalicelib import http
 from chalicelib.config import get_settings
@@ -23,11 +31,30 @@ else:
 app = Chalice(app_name="spine-referrals")
 
 
+def _request() -> Request:
+    assert app.current_request is not None  # Chalice sets it for every route
+    return app.current_request
+
+
+# The team signs in with Cognito in AWS. Without a user pool (make run), a development token guards the
+# same routes: `chalice local` runs custom authorizers but lets Cognito-protected routes through.
+staff_auth: CognitoUserPoolAuthorizer | ChaliceAuthorizer
+if get_settings().staff_user_pool_arn:
+    staff_auth = CognitoUserPoolAuthorizer("StaffUserPool", provider_arns=[get_settings().staff_user_pool_arn])
+else:
+
+    @app.authorizer()
+    def staff_token(auth_request: AuthRequest) -> AuthResponse:
+        member = http.dev_staff_member(auth_request.token, get_settings().staff_dev_token)
+        return AuthResponse(routes=["*"] if member else [], principal_id=member or "nobody")
+
+    staff_auth = staff_token
+
+
 @app.route("/referrals", methods=["POST"], content_types=http.ANY_CONTENT_TYPE)
 @http.answers
 def create_referral() -> Response:
-    request = app.current_request
-    assert request is not None
+    request = _request()
     http.turn_away_bots(request)
     body = http.json_body(request, get_settings().max_body_bytes)
     created = services.create_referral(services.intake(), body, http.idempotency_key(request))
@@ -38,6 +65,31 @@ def create_referral() -> Response:
 @http.answers
 def submit_referral(referral_id: str) -> Response:
     return http.json_response(200, services.submit_referral(services.intake(), referral_id))
+
+
+@app.route("/staff/referrals", methods=["GET"], authorizer=staff_auth)
+@http.answers
+def list_referrals() -> Response:
+    query = dict(_request().query_params or {})
+    return http.json_response(200, services.list_referrals(services.intake(), query))
+
+
+@app.route("/staff/referrals/{referral_id}", methods=["GET"], authorizer=staff_auth)
+@http.answers
+def open_referral(referral_id: str) -> Response:
+    member = http.staff_member(_request())
+    return http.json_response(200, services.open_referral(services.intake(), referral_id, member))
+
+
+@app.route(
+    "/staff/referrals/{referral_id}", methods=["PATCH"], authorizer=staff_auth, content_types=http.ANY_CONTENT_TYPE
+)
+@http.answers
+def move_referral(referral_id: str) -> Response:
+    request = _request()
+    body = http.json_body(request, get_settings().max_body_bytes)
+    changed = services.move_referral(services.intake(), referral_id, body, http.staff_member(request))
+    return http.json_response(200, changed)
 
 
 @app.route("/openapi.json", methods=["GET"])

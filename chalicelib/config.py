@@ -26,6 +26,9 @@ class Settings:
     email_privacy: str  # "minimal" (nothing identifying) or "full" (adds name, contact details, goals)
     staff_base_url: str  # where the team opens a referral: <staff_base_url>/staff/referrals/<id>
     notify_retry_seconds: int  # first retry delay of a failed email; doubles with each try
+    download_url_seconds: int  # lifetime of the team's presigned report downloads
+    staff_user_pool_arn: str  # in AWS: the Cognito user pool of the team's accounts
+    staff_dev_token: str  # without a user pool (make run): the development credential; empty accepts nobody
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +48,9 @@ class Settings:
             email_privacy=env.get("EMAIL_PRIVACY", "minimal"),
             staff_base_url=env.get("STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             notify_retry_seconds=int(env.get("NOTIFY_RETRY_SECONDS", "30")),
+            download_url_seconds=int(env.get("DOWNLOAD_URL_SECONDS", "300")),
+            staff_user_pool_arn=env.get("STAFF_USER_POOL_ARN", ""),
+            staff_dev_token=env.get("STAFF_DEV_TOKEN", ""),
         )
 
 

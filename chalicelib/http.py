@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from chalicelib.domain.errors import (
     MalformedRequest,
     ReferralError,
     ReferralNotFound,
+    StatusConflict,
 )
 
 # Chalice would answer a wrong media type itself, in its own format; we check it below instead.
@@ -39,6 +41,7 @@ _STATUS: dict[type[ReferralError], int] = {
     MalformedRequest: 400,
     ReferralNotFound: 404,
     DocumentsNotReady: 409,
+    StatusConflict: 409,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     InvalidRequest: 422,
@@ -117,3 +120,24 @@ def idempotency_key(request: Request) -> str | None:
         message = "must be 1 to 255 visible ASCII characters, such as a UUID"
         raise InvalidRequest([FieldError(field="Idempotency-Key", message=message)])
     return key
+
+
+def staff_member(request: Request) -> str:
+    """Who is calling a /staff route, as the authorizer established it (Cognito claims, or the dev token)."""
+    authorizer = (request.context or {}).get("authorizer") or {}
+    claims = authorizer.get("claims") or {}
+    member = claims.get("email") or claims.get("cognito:username") or authorizer.get("principalId")
+    if not member:  # cannot happen behind an authorizer; refuse rather than audit an unknown reader
+        raise PermissionError("no authenticated staff member")
+    return str(member)
+
+
+DEV_STAFF_MEMBER = "dev-staff"
+
+
+def dev_staff_member(token: str, expected: str) -> str | None:
+    """The development credential's staff member, if `token` is it (compared in constant time)."""
+    presented = token.removeprefix("Bearer ").strip()
+    if expected and hmac.compare_digest(presented.encode(), expected.encode()):
+        return DEV_STAFF_MEMBER
+    return None

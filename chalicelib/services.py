@@ -12,12 +12,21 @@ from pydantic import ValidationError
 
 from chalicelib import logs
 from chalicelib.adapters import aws
-from chalicelib.adapters.dynamodb import IdempotencyClaim, IdempotencyKeyTaken, ReferralRepository
+from chalicelib.adapters.dynamodb import IdempotencyClaim, IdempotencyKeyTaken, InvalidCursor, ReferralRepository
 from chalicelib.adapters.s3 import DocumentStorage, object_keys
 from chalicelib.adapters.ses import Mailer
 from chalicelib.adapters.sqs import NotificationQueue, referral_id_of
 from chalicelib.config import Settings, get_settings
-from chalicelib.domain.answers import DocumentProgress, ReferralCreated, ReferralProgress, Upload
+from chalicelib.domain.answers import (
+    DocumentDownload,
+    DocumentProgress,
+    ReferralCreated,
+    ReferralDetail,
+    ReferralPage,
+    ReferralProgress,
+    StatusChanged,
+    Upload,
+)
 from chalicelib.domain.clinical import EMERGENCY_GUIDANCE
 from chalicelib.domain.documents import document_key, parse_document_key, upload_problem
 from chalicelib.domain.emails import PrivacyMode, patient_email, team_email
@@ -25,19 +34,25 @@ from chalicelib.domain.errors import (
     DocumentsNotReady,
     FieldError,
     IdempotencyKeyReused,
+    InvalidRequest,
     ReferralNotFound,
+    StatusConflict,
     from_validation_error,
 )
 from chalicelib.domain.model import (
+    Action,
     DocumentState,
     DocumentStatus,
+    Event,
     NotificationKind,
     NotificationState,
     NotificationStatus,
     ReferralRecord,
     Status,
+    allowed_moves,
 )
 from chalicelib.domain.referral import IntakeRules, Referral
+from chalicelib.domain.staff import QueueFilter, StatusMove
 
 
 def _utcnow() -> dt.datetime:
@@ -244,3 +259,89 @@ def record_uploads(intake: Intake, notifications: Iterable[str]) -> None:
         state = _document_state(intake, record, index)
         intake.repository.record_documents(referral_id, {index: state})
         logs.info("upload.recorded", referral_id=referral_id, document_index=index, status=state.status)
+
+
+# --- The surgeon's team ---------------------------------------------------------------------------
+
+
+def list_referrals(intake: Intake, query: dict[str, str]) -> ReferralPage:
+    """The team's queue, newest first, one page at a time."""
+    try:
+        wanted = QueueFilter.model_validate(query)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    try:
+        referrals, cursor = intake.repository.page(wanted.status, wanted.urgent, wanted.limit, wanted.cursor)
+    except InvalidCursor:
+        message = "is not a cursor of this list; start again without it"
+        raise InvalidRequest([FieldError(field="cursor", message=message)]) from None
+    return ReferralPage(referrals=referrals, next_cursor=cursor)
+
+
+def open_referral(intake: Intake, referral_id: str, staff_member: str) -> ReferralDetail:
+    """The whole referral for the team, with download links; the read is on record before it is shown."""
+    record, history = intake.repository.history(referral_id)
+    if record is None:
+        raise ReferralNotFound([FieldError(field="referral_id", message="no referral has this id")])
+    now = intake.clock()
+    read = Event(now, staff_member, Action.read)
+    intake.repository.add_event(referral_id, read)
+    logs.info("referral.opened", referral_id=referral_id)
+    seconds = intake.settings.download_url_seconds
+    documents = []
+    for index, (document, state) in enumerate(zip(record.request.documents, record.documents, strict=True)):
+        arrived = state.status is DocumentStatus.received
+        url = intake.storage.presign_download(
+            document_key(referral_id, index), document.filename, document.content_type.value, seconds
+        )
+        documents.append(
+            DocumentDownload(
+                document_index=index,
+                kind=document.kind,
+                filename=document.filename,
+                content_type=document.content_type,
+                size_bytes=document.size_bytes,
+                status=state.status,
+                problem=state.problem,
+                download_url=url if arrived else None,
+                download_expires_at=now + dt.timedelta(seconds=seconds) if arrived else None,
+            )
+        )
+    return ReferralDetail(
+        referral_id=referral_id,
+        status=record.status,
+        version=record.version,
+        allowed_moves=allowed_moves(record.status),
+        created_at=record.created_at,
+        submitted_at=record.submitted_at,
+        request=record.request,
+        summary=record.summary,
+        notifications=record.notifications,
+        documents=documents,
+        history=[*history, read],
+    )
+
+
+def move_referral(intake: Intake, referral_id: str, body: str, staff_member: str) -> StatusChanged:
+    """Move a referral along the review workflow, refusing illegal moves and stale versions (409)."""
+    try:
+        move = StatusMove.model_validate_json(body)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    record = _get(intake, referral_id)
+    stale = "the referral changed since you opened it; reload it and try again"
+    if move.version is not None and move.version != record.version:
+        raise StatusConflict([FieldError(field="version", message=f"{stale} (it is now version {record.version})")])
+    allowed = allowed_moves(record.status)
+    if move.status not in allowed:
+        names = ", ".join(allowed) or "none: it is closed"
+        message = f"cannot move from {record.status} to {move.status}; allowed: {names}"
+        raise StatusConflict([FieldError(field="status", message=message)])
+    event = Event(intake.clock(), staff_member, Action.status_changed, record.status, move.status, move.note)
+    if not intake.repository.move(record, event):
+        raise StatusConflict([FieldError(field="version", message=stale)])
+    logs.info("referral.moved", referral_id=referral_id, from_status=record.status, to_status=move.status)
+    status = move.status
+    return StatusChanged(
+        referral_id=referral_id, status=status, version=record.version + 1, allowed_moves=allowed_moves(status)
+    )

@@ -27,7 +27,7 @@ def create_table(dynamodb: DynamoDBClient, name: str) -> None:
         BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
         AttributeDefinitions=[
-            {"AttributeName": name, "AttributeType": "S"} for name in ("PK", "SK", "status", "submitted_at")
+            {"AttributeName": name, "AttributeType": "S"} for name in ("PK", "SK", "status", "submitted_at", "listed")
         ],
         GlobalSecondaryIndexes=[
             {
@@ -37,7 +37,15 @@ def create_table(dynamodb: DynamoDBClient, name: str) -> None:
                     {"AttributeName": "submitted_at", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
-            }
+            },
+            {
+                "IndexName": "by-submitted",
+                "KeySchema": [
+                    {"AttributeName": "listed", "KeyType": "HASH"},
+                    {"AttributeName": "submitted_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
         ],
         SSESpecification={"Enabled": True, "SSEType": "KMS"},
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def main() -> None:
     os.environ.update(LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}")
     # chalice local applies the stage's variables to the routes; the worker's handlers need the same.
     os.environ.update(stage_environment("dev"))
+    # The team's development credential (kept out of .chalice/config.json, whose values would win).
+    os.environ.setdefault("STAFF_DEV_TOKEN", secrets.token_urlsafe(24))
 
     emulator, emulator_log = start_emulator(moto_port)
     children = [emulator]
@@ -74,6 +77,8 @@ def main() -> None:
         f"  API       http://127.0.0.1:{api_port}   (OpenAPI: http://127.0.0.1:{api_port}/openapi.json)\n"
         f"  Emulator  http://127.0.0.1:{moto_port}   (AWS_ENDPOINT_URL; its log: {emulator_log})\n"
         f"  Email     every message sent is saved as an .eml file in {FOLDER}\n"
+        f"  Staff     GET http://127.0.0.1:{api_port}/staff/referrals with the header\n"
+        f"            Authorization: Bearer {os.environ['STAFF_DEV_TOKEN']}\n"
         f"Press Ctrl-C to stop.\n",
         flush=True,
     )

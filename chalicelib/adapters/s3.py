@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote_plus
 
 from botocore.exceptions import ClientError
 
@@ -36,6 +36,20 @@ class DocumentStorage:
                 {"tagging": _UNSUBMITTED},
                 ["content-length-range", size, size],
             ],
+            ExpiresIn=expires_in,
+        )
+
+    def presign_download(self, key: str, filename: str, content_type: str, expires_in: int) -> str:
+        """A short-lived GET that saves the file under the patient's own file name. Signed locally."""
+        return self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self._bucket,
+                "Key": key,
+                # RFC 5987 encoding: the name is the patient's text and must not break the header.
+                "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+                "ResponseContentType": content_type,
+            },
             ExpiresIn=expires_in,
         )
 

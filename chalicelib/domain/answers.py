@@ -7,7 +7,8 @@ import datetime as dt
 from chalicelib.domain.base import Model
 from chalicelib.domain.clinical import ClinicalSummary
 from chalicelib.domain.errors import FieldError
-from chalicelib.domain.model import DocumentStatus, Status
+from chalicelib.domain.model import DocumentStatus, Event, NotificationKind, NotificationState, Status
+from chalicelib.domain.referral import ContentType, DocumentKind, Referral
 
 
 class Upload(Model):
@@ -42,3 +43,51 @@ class ReferralProgress(Model):
 
 class ErrorAnswer(Model):
     errors: list[FieldError]
+
+
+class StatusChanged(Model):
+    referral_id: str
+    status: Status
+    version: int
+    allowed_moves: list[Status]
+
+
+class ReferralListItem(Model):
+    """A line of the team's queue: no names or free text, so listing is not a read of anyone's record."""
+
+    referral_id: str
+    status: Status
+    submitted_at: dt.datetime
+    urgent: bool
+    summary: ClinicalSummary
+
+
+class ReferralPage(Model):
+    referrals: list[ReferralListItem]
+    next_cursor: str | None
+
+
+class DocumentDownload(Model):
+    document_index: int
+    kind: DocumentKind
+    filename: str
+    content_type: ContentType
+    size_bytes: int
+    status: DocumentStatus
+    problem: str | None
+    download_url: str | None  # a short-lived presigned GET, when the file arrived
+    download_expires_at: dt.datetime | None
+
+
+class ReferralDetail(Model):
+    referral_id: str
+    status: Status
+    version: int
+    allowed_moves: list[Status]
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    request: Referral
+    summary: ClinicalSummary
+    notifications: dict[NotificationKind, NotificationState]
+    documents: list[DocumentDownload]
+    history: list[Event]

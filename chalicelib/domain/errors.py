@@ -43,6 +43,10 @@ class DocumentsNotReady(ReferralError):
     """Submit found documents missing or not matching what was declared."""
 
 
+class StatusConflict(ReferralError):
+    """A move the workflow does not allow, or one based on a version that is no longer current."""
+
+
 _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",

@@ -13,8 +13,50 @@ from chalicelib.domain.referral import Referral
 
 
 class Status(StrEnum):
-    awaiting_uploads = "awaiting_uploads"
+    awaiting_uploads = "awaiting_uploads"  # created; the patient's files are on their way
+    submitted = "submitted"  # with the surgeon's team, to triage
+    in_review = "in_review"
+    needs_more_info = "needs_more_info"
+    consult_scheduled = "consult_scheduled"
+    surgery_not_recommended = "surgery_not_recommended"
+    closed = "closed"
+
+
+# The team's review. A referral waiting for more information goes back to review once it arrives;
+# any referral can be closed; a closed one stays closed.
+_MOVES = {
+    Status.submitted: {Status.in_review},
+    Status.in_review: {Status.needs_more_info, Status.consult_scheduled, Status.surgery_not_recommended},
+    Status.needs_more_info: {Status.in_review},
+}
+
+
+def allowed_moves(status: Status) -> list[Status]:
+    if status is Status.closed:
+        return []
+    return sorted(_MOVES.get(status, set()) | {Status.closed}, key=list(Status).index)
+
+
+class Action(StrEnum):
+    created = "created"
     submitted = "submitted"
+    status_changed = "status_changed"
+    read = "read"
+
+
+PATIENT = "patient"  # the actor of the patient's own steps
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of a referral's audit history: who did what, when."""
+
+    at: dt.datetime
+    actor: str
+    action: Action
+    from_status: Status | None = None
+    to_status: Status | None = None
+    note: str | None = None
 
 
 class DocumentStatus(StrEnum):
@@ -67,6 +109,7 @@ class ReferralRecord:
     documents: list[DocumentState] = field(default_factory=list)
     submitted_at: dt.datetime | None = None
     notifications: dict[NotificationKind, NotificationState] = field(default_factory=dict)
+    version: int = 1  # bumped by every change the team makes: concurrent edits are refused, not merged
 
     @property
     def unannounced(self) -> bool:
@@ -89,6 +132,9 @@ class ReferralRecord:
             submitted_at=None if waiting else now,
             notifications={} if waiting else _pending_notifications(),
         )
+
+    def created_event(self) -> Event:
+        return Event(self.created_at, PATIENT, Action.created, to_status=self.status)
 
     def submitted(self, now: dt.datetime) -> ReferralRecord:
         received = [DocumentState(DocumentStatus.received) for _ in self.documents]

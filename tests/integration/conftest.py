@@ -20,6 +20,9 @@ from chalicelib.config import Settings, get_settings
 from local.bootstrap import create_resources
 from local.stage import ROOT, stage_environment
 
+STAFF_TOKEN = "integration-staff-token"
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+
 
 def _forget_clients() -> None:
     for cached in (aws.reset, services.intake.cache_clear, get_settings.cache_clear):
@@ -33,7 +36,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     # The stage's variables for the whole test, not only inside each chalice.test.Client invocation.
-    for name, value in stage_environment("dev").items():
+    for name, value in {**stage_environment("dev"), "STAFF_DEV_TOKEN": STAFF_TOKEN}.items():
         monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     with mock_aws():
@@ -66,12 +69,22 @@ def post(
     client: Client, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
 ) -> Answer:
     data = raw if raw is not None else json.dumps(body).encode() if body is not None else b""
-    response = client.http.post(path, headers={"Content-Type": "application/json", **(headers or {})}, body=data)
-    return Answer(response.status_code, json.loads(response.body), dict(response.headers))
+    return request(client, "POST", path, data, headers)
+
+
+def request(client: Client, method: str, path: str, data: bytes = b"", headers: dict[str, str] | None = None) -> Answer:
+    response = client.http.request(
+        method, path, headers={"Content-Type": "application/json", **(headers or {})}, body=data
+    )
+    return Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
 
 
 def stored_items(settings: Settings) -> list[dict[str, Any]]:
     return boto3.resource("dynamodb").Table(settings.table_name).scan()["Items"]
+
+
+def referral_count(settings: Settings) -> int:
+    return sum(item["SK"] == "META" for item in stored_items(settings))
 
 
 def referral_item(settings: Settings, referral_id: str) -> dict[str, Any]:

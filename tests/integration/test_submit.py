@@ -114,7 +114,8 @@ def test_submit_reads_one_ranged_object_per_document(
     aws_calls.counts.clear()
     assert submit(client, referral_id).status == 200
     assert aws_calls.of("s3") == {"s3.GetObject": 2, "s3.PutObjectTagging": 2}
-    assert aws_calls.of("dynamodb") == {"dynamodb.GetItem": 1, "dynamodb.UpdateItem": 1}
+    # The status change and its audit event: one transaction.
+    assert aws_calls.of("dynamodb") == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1}
 
 
 def _s3_notifications(settings: Settings) -> list[str]:
