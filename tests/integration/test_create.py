@@ -193,3 +193,11 @@ def test_the_openapi_document_is_built_from_the_models(client: Client) -> None:
     assert schemas["Referral"]["additionalProperties"] is False
     assert set(schemas["Referral"]["required"]) == {"patient", "prior_surgeries", "symptoms", "consent"}
     assert "fusion" in schemas["Procedure"]["enum"]
+    staff = document["paths"]["/staff/referrals/{referral_id}"]
+    assert staff["patch"]["security"] == [{"staff": []}]
+    assert staff["patch"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/StatusMove"
+    }
+    assert {"ReferralPage", "ReferralDetail", "StatusChanged"} <= set(schemas)
+    filters = {p["name"]: p["schema"] for p in document["paths"]["/staff/referrals"]["get"]["parameters"]}
+    assert filters["limit"]["maximum"] == 100
