@@ -290,10 +290,10 @@ def open_referral(intake: Intake, referral_id: str, staff_member: str) -> Referr
     seconds = intake.settings.download_url_seconds
     documents = []
     for index, (document, state) in enumerate(zip(record.request.documents, record.documents, strict=True)):
-        arrived = state.status is DocumentStatus.received
-        url = intake.storage.presign_download(
-            document_key(referral_id, index), document.filename, document.content_type.value, seconds
-        )
+        url = None
+        if state.status is DocumentStatus.received:
+            key = document_key(referral_id, index)
+            url = intake.storage.presign_download(key, document.filename, document.content_type.value, seconds)
         documents.append(
             DocumentDownload(
                 document_index=index,
@@ -303,8 +303,8 @@ def open_referral(intake: Intake, referral_id: str, staff_member: str) -> Referr
                 size_bytes=document.size_bytes,
                 status=state.status,
                 problem=state.problem,
-                download_url=url if arrived else None,
-                download_expires_at=now + dt.timedelta(seconds=seconds) if arrived else None,
+                download_url=url,
+                download_expires_at=now + dt.timedelta(seconds=seconds) if url else None,
             )
         )
     return ReferralDetail(
