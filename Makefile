@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench package clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ test: lint
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
+
+# The CloudFormation (SAM) template and deployment zip for a stage, in build/<stage>/ (README, "Deploy").
+STAGE ?= prod
+PACKAGE_DIR ?= build/$(STAGE)
+# Chalice imports app.py, which picks the staff authorizer by STAFF_USER_POOL_ARN: any ARN selects Cognito,
+# and infra/resources.yaml swaps this one for the stack's own user pool. (The region only lets boto3 start.)
+PACKAGING_POOL_ARN := arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_replacedbyinfra
+
+package: $(INSTALLED)
+	rm -rf $(PACKAGE_DIR)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} STAFF_USER_POOL_ARN=$(PACKAGING_POOL_ARN) \
+		$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.yaml $(PACKAGE_DIR)
+	$(BIN)/cfn-lint $(PACKAGE_DIR)/sam.yaml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
