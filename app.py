@@ -14,7 +14,7 @@ from chalice.app import (
     Response,
 )
 
-from chalicelib import http
+from chalicelib import http, web
 from chalicelib.config import get_settings
 from chalicelib.lazy import lazy_import
 
@@ -90,6 +90,17 @@ def move_referral(referral_id: str) -> Response:
     body = http.json_body(request, get_settings().max_body_bytes)
     changed = services.move_referral(services.intake(), referral_id, body, http.staff_member(request))
     return http.json_response(200, changed)
+
+
+# The patient's form (chalicelib/web/): its page, and its style sheet and script by name (an allow-list).
+@app.route("/", methods=["GET"])
+def form_page() -> Response:
+    return web.page(get_settings())
+
+
+@app.route("/assets/{name}", methods=["GET"])
+def form_asset(name: str) -> Response:
+    return web.asset(name, get_settings())
 
 
 @app.route("/openapi.json", methods=["GET"])
