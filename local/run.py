@@ -74,6 +74,7 @@ def main() -> None:
 
     print(
         f"\nLocal stack ready (stage dev, no AWS account used):\n"
+        f"  Form      http://127.0.0.1:{api_port}/   (the patient's web form)\n"
         f"  API       http://127.0.0.1:{api_port}   (OpenAPI: http://127.0.0.1:{api_port}/openapi.json)\n"
         f"  Emulator  http://127.0.0.1:{moto_port}   (AWS_ENDPOINT_URL; its log: {emulator_log})\n"
         f"  Email     every message sent is saved as an .eml file in {FOLDER}\n"
