@@ -55,18 +55,25 @@ answer = app.app(json.loads(os.environ["BENCH_EVENT"]), None)
 assert answer["statusCode"] == 201, answer
 """
 
-# The same AWS work with nothing of ours: the one DynamoDB write and the two presigned forms.
+# The same AWS work with nothing of ours: one transaction writing the referral and its "created" event,
+# and the two tagged, size-bound upload forms.
 FIRST_RAW_CALLS = """
 import json, os, uuid
 import boto3, chalice, pydantic
 from botocore.config import Config
 referral_id = uuid.uuid4().hex
-item = {"PK": {"S": "REFERRAL#" + referral_id}, "SK": {"S": "META"}, "request": {"S": os.environ["BENCH_BODY"]}}
+key = {"PK": {"S": "REFERRAL#" + referral_id}}
+items = [{**key, "SK": {"S": "META"}, "request": {"S": os.environ["BENCH_BODY"]}}, {**key, "SK": {"S": "EVENT#0"}}]
 boto3.client("dynamodb").transact_write_items(TransactItems=[{"Put": {
-    "TableName": os.environ["TABLE_NAME"], "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}])
+    "TableName": os.environ["TABLE_NAME"], "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+    for item in items])
 s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+tag = "<Tagging><TagSet><Tag><Key>referral-state</Key><Value>unsubmitted</Value></Tag></TagSet></Tagging>"
 for index in range(2):
-    s3.generate_presigned_post(os.environ["BUCKET_NAME"], f"referrals/{referral_id}/{index}", ExpiresIn=900)
+    fields = {"Content-Type": "application/pdf", "tagging": tag}
+    conditions = [{"Content-Type": "application/pdf"}, {"tagging": tag}, ["content-length-range", 1, 1]]
+    s3.generate_presigned_post(os.environ["BUCKET_NAME"], f"referrals/{referral_id}/{index}",
+                               Fields=fields, Conditions=conditions, ExpiresIn=900)
 """
 
 
